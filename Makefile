@@ -1,0 +1,11 @@
+# The two commands of the README. Both install what is missing first (apt packages, tauri-driver).
+.PHONY: run test deps
+
+deps:
+	scripts/install-deps.sh
+
+run: deps
+	cargo run --bin cmu-studio
+
+test:
+	scripts/test.sh

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The project's whole test suite, in order, stopping at the first failure:
+#   formatting, lints, unit + integration tests (against a real Secret Service in a private
+#   D-Bus session), then end-to-end tests of the real window under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+echo "==> cargo fmt --check"
+cargo fmt --all --check
+
+echo "==> cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+# One virtual display and one private D-Bus session (with a throwaway, unlocked gnome-keyring)
+# for both test steps. The display is wide so drag-and-drop tests have room.
+exec xvfb-run -a -s '-screen 0 1920x1080x24' \
+  scripts/with-keyring.sh bash -c '
+    set -euo pipefail
+    echo "==> cargo test (unit + integration)"
+    cargo test --workspace
+    echo "==> end-to-end tests (real window, tauri-driver, WebKitWebDriver)"
+    cargo test --features e2e --test e2e -- --test-threads=1
+  '

@@ -1,0 +1,3 @@
+//! The Tauri commands: one file per screen, each command a few lines over `cmu_core`.
+
+pub mod about;

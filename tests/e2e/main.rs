@@ -1,0 +1,8 @@
+//! End-to-end tests: the real `cmu-studio` binary in a real window under Xvfb, driven through
+//! `tauri-driver` and WebKitWebDriver. Run by `make test` (see README); these tests fail, never
+//! skip, when the display, `tauri-driver` or WebKitWebDriver is missing.
+
+#![allow(clippy::unwrap_used)]
+
+mod harness;
+mod shell;
