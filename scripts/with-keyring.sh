@@ -8,7 +8,10 @@ if [ -z "${CMU_IN_KEYRING_SESSION:-}" ]; then
 fi
 keyring_home=$(mktemp -d -t cmu-keyring.XXXXXX)
 trap 'rm -rf "$keyring_home"' EXIT
-# The daemon keeps its keyring files under XDG_DATA_HOME; only the daemon sees the temp one.
-printf '%s' "cmu-studio-test" | XDG_DATA_HOME="$keyring_home" \
+# The daemon keeps its keyring files under XDG_DATA_HOME and its control socket under
+# XDG_RUNTIME_DIR; it gets temporary ones, so a caller's XDG settings cannot break it.
+mkdir -m 700 "$keyring_home/data" "$keyring_home/run"
+printf '%s' "cmu-studio-test" | env XDG_DATA_HOME="$keyring_home/data" \
+  XDG_RUNTIME_DIR="$keyring_home/run" \
   gnome-keyring-daemon --unlock --components=secrets >/dev/null
 "$@"

@@ -43,11 +43,12 @@ async fn about_shows_version_from_the_rust_command() {
         .wait_for_text("#about-version", |t| t != "…" && !t.is_empty())
         .await;
     assert_eq!(version, env!("CARGO_PKG_VERSION"));
-    let build = app
-        .wait_for_text("#about-build", |t| t != "…")
-        .await;
+    let build = app.wait_for_text("#about-build", |t| t != "…").await;
     assert!(build.contains(std::env::consts::ARCH), "{build}");
-    assert!(build.contains("debug") || build.contains("release"), "{build}");
+    assert!(
+        build.contains("debug") || build.contains("release"),
+        "{build}"
+    );
     let rustc = app.wait_for_text("#about-rustc", |t| t != "…").await;
     assert!(rustc.starts_with("rustc "), "{rustc}");
     let log = app.wait_for_text("#about-log", |t| t != "…").await;

@@ -2,9 +2,19 @@
 //! dependency on Tauri or WebKit. One module per concept; the shells only adapt it.
 
 pub mod build_info;
+pub mod connection;
+pub mod device_info;
+pub mod environment;
 pub mod error;
+pub mod fake_server;
+pub mod http;
+pub mod keyring_store;
 pub mod logging;
 pub mod paths;
+pub mod profiles;
+pub mod registration;
 pub mod secret;
+pub mod statement;
+pub mod token;
 
 pub use error::Error;

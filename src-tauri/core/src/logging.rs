@@ -60,6 +60,21 @@ pub fn init(config: &LogConfig) -> Result<PathBuf, Error> {
     Ok(path)
 }
 
+/// Installs a stderr-only subscriber at `default_filter` (overridden by `CMU_LOG`), for the CLI,
+/// whose stdout is reserved for results.
+pub fn init_stderr_only(default_filter: &str) -> Result<(), Error> {
+    let filter =
+        EnvFilter::try_from_env("CMU_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter));
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(Scrubbing(StderrWriter))
+                .with_filter(filter),
+        )
+        .try_init()
+        .map_err(|e| Error::LocalIo(format!("logging is already initialised: {e}")))
+}
+
 /// A log file that rotates to `<name>.1` when it would grow past its cap.
 #[derive(Clone)]
 pub struct CappedFile {
