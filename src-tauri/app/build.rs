@@ -3,7 +3,23 @@
 //! allowing all app commands to every window by default.
 
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(&["app_info"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "pick_statement_file",
+        "inspect_statement",
+        "import_statement",
+        "list_profiles",
+        "test_connection",
+        "rename_profile",
+        "forget_profile",
+        "start_demo",
+        "list_presets",
+        "browse_tree",
+        "run_report",
+        "cancel_report",
+        "export_csv",
+        "last_report",
+    ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));
 }

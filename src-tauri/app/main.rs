@@ -6,6 +6,8 @@
 
 mod commands;
 mod error;
+mod progress;
+mod reports_state;
 mod state;
 
 use cmu_core::build_info::BUILD_INFO;
@@ -39,7 +41,23 @@ fn main() {
 
     let result = tauri::Builder::default()
         .manage(state::AppState::new(paths, log_file))
-        .invoke_handler(tauri::generate_handler![commands::about::app_info])
+        .invoke_handler(tauri::generate_handler![
+            commands::about::app_info,
+            commands::connections::pick_statement_file,
+            commands::connections::inspect_statement,
+            commands::connections::import_statement,
+            commands::connections::list_profiles,
+            commands::connections::test_connection,
+            commands::connections::rename_profile,
+            commands::connections::forget_profile,
+            commands::connections::start_demo,
+            commands::reports::list_presets,
+            commands::reports::browse_tree,
+            commands::reports::run_report,
+            commands::reports::cancel_report,
+            commands::reports::export_csv,
+            commands::reports::last_report,
+        ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
         tracing::error!(error = %e, "CMU Studio stopped with an error");

@@ -32,7 +32,7 @@ fn read_statement(file: &str) -> Result<SoftwareStatement, Error> {
 }
 
 /// Progress on stderr, so stdout stays parseable.
-fn progress() -> ProgressSink {
+pub fn progress() -> ProgressSink {
     ProgressSink::new(|event| match event {
         Progress::Throttled { wait_ms, .. } => {
             eprintln!(
@@ -55,7 +55,7 @@ pub struct Session {
     pub demo: Option<FakeServer>,
 }
 
-async fn session(global: &GlobalArgs) -> Result<Session, Error> {
+pub async fn session(global: &GlobalArgs) -> Result<Session, Error> {
     let paths = AppPaths::platform()?;
     let profiles = ProfileStore::open(&paths)?;
     let keyring = KeyringStore::platform()?;
@@ -121,7 +121,7 @@ fn environment(global: &GlobalArgs, demo: Option<&FakeServer>) -> Result<Environ
 
 /// The profile the options select: `--profile`, else the only or most recently used one of the
 /// chosen environment.
-fn select_profile(session: &Session, global: &GlobalArgs) -> Result<Profile, Error> {
+pub fn select_profile(session: &Session, global: &GlobalArgs) -> Result<Profile, Error> {
     let store = session.connections.profiles();
     let profile = match &global.profile {
         Some(p) => store.get(p)?,
@@ -133,11 +133,8 @@ fn select_profile(session: &Session, global: &GlobalArgs) -> Result<Profile, Err
     };
     if let Some(demo) = &session.demo {
         if profile.environment.kind() == EnvironmentKind::Demo {
-            // The demo server listens on a new port each run: point the profile at it.
-            let mut moved = profile.clone();
-            moved.environment = Environment::demo(&demo.base_url());
-            store.upsert(moved.clone())?;
-            return Ok(moved);
+            session.connections.retarget_demo_profiles(&demo.base_url())?;
+            return store.get(&profile.id);
         }
     }
     Ok(profile)

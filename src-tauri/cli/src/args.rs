@@ -58,6 +58,72 @@ pub enum Command {
     Forget(ForgetArgs),
     /// Run the built-in fake Adobe Pass server in the foreground.
     FakeServer(FakeServerArgs),
+    /// List the available report paths by walking the drill-down links.
+    Tree(TreeArgs),
+    /// Fetch a report and print it as a table, CSV or JSON.
+    Report(ReportArgs),
+}
+
+/// `cmu tree`.
+#[derive(Debug, Args)]
+pub struct TreeArgs {
+    /// Where to start, e.g. /cmu/v2/year (default: the root).
+    pub path: Option<String>,
+    /// How many levels to walk down.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub depth: usize,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Output forms of `cmu report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    /// RFC 4180 CSV: dimensions in path order, then metrics.
+    Csv,
+    /// The typed table as JSON.
+    Json,
+}
+
+/// `cmu report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Report path, e.g. /cmu/v2/year/month/day/mvpd (or use --preset).
+    pub path: Option<String>,
+    /// A named report from Adobe's examples, e.g. "Cross-MVPD daily stats".
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Range start, ISO 8601 (a prefix such as 2026-10 is completed by the server).
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// Range end, ISO 8601 (exclusive).
+    #[arg(long, value_name = "DATE")]
+    pub end: Option<String>,
+    /// A relative range: 24h, 7d, 30d, "this month", "previous month", ...
+    #[arg(long, value_name = "RANGE", conflicts_with_all = ["start", "end"])]
+    pub last: Option<String>,
+    /// Time zone for relative ranges (IANA name, default UTC).
+    #[arg(long, default_value = "UTC", value_name = "ZONE")]
+    pub tz: String,
+    /// Filter: dim=value, dim!=value, or a bare dim to add it to the projection. Repeat for
+    /// IN / NOT IN.
+    #[arg(long = "filter", value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// Metrics to return, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub metrics: Vec<String>,
+    /// Maximum rows.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Output form.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `cmu inspect`.

@@ -7,6 +7,7 @@ mod access;
 mod args;
 mod fake;
 mod output;
+mod reports;
 
 use clap::Parser;
 
@@ -41,6 +42,8 @@ async fn run(cli: Cli) -> Result<(), cmu_core::Error> {
         Command::Token(a) => access::token(&cli.global, a).await,
         Command::Forget(a) => access::forget(&cli.global, a),
         Command::FakeServer(a) => fake::run(a).await,
+        Command::Tree(a) => reports::tree(&cli.global, a).await,
+        Command::Report(a) => reports::report(&cli.global, a).await,
     }
 }
 

@@ -54,3 +54,22 @@ pub fn statement_json(statement: &SoftwareStatement) -> Value {
         "summary": statement.summary(),
     })
 }
+
+/// A number with thousands separators; integers without decimals.
+pub fn number(value: f64) -> String {
+    if value.fract() != 0.0 || !value.is_finite() {
+        return format!("{value:.2}");
+    }
+    let digits = format!("{}", value.abs() as u128);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if value < 0.0 {
+        out.insert(0, '-');
+    }
+    out
+}

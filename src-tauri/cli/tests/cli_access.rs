@@ -421,3 +421,111 @@ async fn no_secret_reaches_a_file_or_the_output() {
     }
     cli.run(&["forget", "--all"], None).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tree_and_report_against_the_fake() {
+    use cmu_core::fake_server::cmu::{dataset, Filters, Metric};
+    let cli = Cli::new().await;
+    let file = cli.statement_file("reports-cli-app");
+    assert_eq!(
+        cli.run(&["import", file.to_str().unwrap()], None)
+            .await
+            .code,
+        0
+    );
+
+    let tree = cli.run(&["tree", "--depth", "1"], None).await;
+    assert_eq!(tree.code, 0, "{}", tree.stderr);
+    assert!(tree.stdout.lines().next().unwrap().starts_with("/cmu/v2"));
+    assert!(tree.stdout.contains("  /cmu/v2/year"), "{}", tree.stdout);
+
+    let run = cli
+        .run(
+            &[
+                "report",
+                "/cmu/v2/year/month/day/mvpd",
+                "--start",
+                "2026-10-01",
+                "--end",
+                "2026-11-01",
+                "--format",
+                "csv",
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut lines = run.stdout.split("\r\n").filter(|l| !l.is_empty());
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        &header[..5],
+        ["year", "month", "day", "mvpd", "active-users"]
+    );
+    let sessions = header.iter().position(|h| *h == "active-sessions").unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 31 * 10);
+    let total: u64 = rows
+        .iter()
+        .map(|r| r[sessions].parse::<u64>().unwrap())
+        .sum();
+    let start = chrono::DateTime::parse_from_rfc3339("2026-10-01T00:00:00Z").unwrap();
+    let end = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap();
+    let truth = dataset()
+        .total(
+            Metric::ActiveSessions,
+            start.into(),
+            end.into(),
+            &Filters::new(),
+        )
+        .unwrap();
+    assert_eq!(total, truth);
+
+    let table = cli
+        .run(
+            &[
+                "report",
+                "--preset",
+                "Cross-MVPD monthly stats",
+                "--start",
+                "2026-10",
+                "--end",
+                "2026-11",
+                "--filter",
+                "mvpd=AT&T U-verse",
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(table.stdout.contains("AT&T U-verse"), "{}", table.stdout);
+    assert!(table.stdout.contains("1 rows"), "{}", table.stdout);
+
+    let missing = cli.run(&["report", "/cmu/v2/mvpd/minute"], None).await;
+    assert_one_line_error(&missing, 5);
+    assert!(missing.stderr.contains("cmu tree"));
+    let bad = cli
+        .run(&["report", "/cmu/v2/year", "--filter", "nope=1"], None)
+        .await;
+    assert_one_line_error(&bad, 3);
+    let truncated = cli
+        .run(
+            &[
+                "report",
+                "/cmu/v2/year/month/day",
+                "--start",
+                "2026-10",
+                "--end",
+                "2026-11",
+                "--limit",
+                "3",
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(truncated.code, 0);
+    assert!(
+        truncated.stderr.contains("warning: "),
+        "{}",
+        truncated.stderr
+    );
+}

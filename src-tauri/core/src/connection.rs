@@ -202,6 +202,11 @@ impl Connections {
         }
     }
 
+    /// When the stored access token of a profile expires (Unix seconds), if there is one.
+    pub fn token_expiry(&self, profile_id: &str) -> Result<Option<i64>, Error> {
+        Ok(self.stored_token(profile_id)?.map(|t| t.expires_at))
+    }
+
     fn stored_token(&self, profile_id: &str) -> Result<Option<AccessToken>, Error> {
         Ok(self
             .keyring
@@ -257,6 +262,22 @@ impl Connections {
             tracing::info!(profile = profile_id, "401: renewing the access token once");
             force = true;
         }
+    }
+
+    /// Points every demo profile at the demo server now running at `base`: the embedded server
+    /// listens on a new port each run, while its credentials stay valid (they are derived from
+    /// its fixed key).
+    pub fn retarget_demo_profiles(&self, base: &Url) -> Result<(), Error> {
+        for mut profile in self.profiles.list()? {
+            if profile.environment.kind() == crate::environment::EnvironmentKind::Demo {
+                let env = Environment::demo(base);
+                if profile.environment != env {
+                    profile.environment = env;
+                    self.profiles.upsert(profile)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Removes the profile and every keyring entry it owns.

@@ -18,6 +18,7 @@
 //! - `GET /_fake/statement?software_id=..&client_name=..` → a demo statement (text).
 
 mod auth;
+pub mod cmu;
 mod control;
 mod faults;
 pub mod keys;
@@ -146,6 +147,7 @@ impl ServerState {
 pub fn router(state: ServerState) -> Router {
     Router::new()
         .merge(auth::routes())
+        .merge(cmu::routes())
         .merge(control::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
