@@ -19,6 +19,9 @@ fn main() {
         "cancel_report",
         "export_csv",
         "last_report",
+        "render_chart",
+        "export_png",
+        "what_if",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

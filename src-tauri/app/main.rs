@@ -57,6 +57,9 @@ fn main() {
             commands::reports::cancel_report,
             commands::reports::export_csv,
             commands::reports::last_report,
+            commands::reports::render_chart,
+            commands::reports::export_png,
+            commands::reports::what_if,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

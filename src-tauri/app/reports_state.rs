@@ -10,8 +10,6 @@ use crate::commands::reports::ReportRequest;
 /// A report that was fetched and is shown.
 #[derive(Clone)]
 pub struct CurrentReport {
-    /// Whose report it is.
-    pub profile_id: String,
     /// What was asked.
     pub request: ReportRequest,
     /// What came back.

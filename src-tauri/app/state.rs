@@ -62,9 +62,12 @@ impl AppState {
             cmu: CmuClient::new(connections.clone()),
             connections,
         };
-        let has_demo = services.connections.profiles().list()?.iter().any(|p| {
-            p.environment.kind() == cmu_core::environment::EnvironmentKind::Demo
-        });
+        let has_demo = services
+            .connections
+            .profiles()
+            .list()?
+            .iter()
+            .any(|p| p.environment.kind() == cmu_core::environment::EnvironmentKind::Demo);
         if has_demo {
             let base = self.demo_base().await?;
             services.connections.retarget_demo_profiles(&base)?;

@@ -181,7 +181,10 @@ pub async fn rename_profile(
     label: String,
 ) -> Result<ProfileView, CommandError> {
     let services = state.services().await?;
-    let profile = services.connections.profiles().rename(&profile_id, &label)?;
+    let profile = services
+        .connections
+        .profiles()
+        .rename(&profile_id, &label)?;
     let expiry = services.connections.token_expiry(&profile.id)?;
     Ok(view(profile, expiry))
 }

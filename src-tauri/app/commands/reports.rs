@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use cmu_core::chart::{self, ChartContext, ChartSpec, RenderedSvg, WhatIf};
 use cmu_core::cmu_client::TreeNode;
 use cmu_core::presets;
 use cmu_core::report_query::{zone_label, ReportQuery, TimeRange};
@@ -93,6 +94,12 @@ pub struct ReportView {
     pub csv_file_name: String,
     /// Metric totals over all rows.
     pub totals: Vec<(String, f64)>,
+    /// The chart that fits the report's shape, and its spec (to tweak and re-render).
+    pub chart: Option<RenderedSvg>,
+    /// The spec the chart was drawn with.
+    pub chart_spec: ChartSpec,
+    /// Why the chart could not be drawn, if it could not (the table is still shown).
+    pub chart_error: Option<String>,
 }
 
 fn tz(name: Option<&str>) -> Result<chrono_tz::Tz, Error> {
@@ -104,9 +111,39 @@ fn tz(name: Option<&str>) -> Result<chrono_tz::Tz, Error> {
     })
 }
 
+/// What the chart says about its data: environment, range and zone, filters, source, time.
+fn chart_context(current: &CurrentReport) -> ChartContext {
+    let generated = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+    ChartContext::describe(
+        &current.table,
+        &current.environment_label,
+        &current.zone_label,
+        &generated,
+    )
+}
+
+/// The default chart of a report, sized for the window; the title follows the request's.
+fn default_spec(current: &CurrentReport) -> ChartSpec {
+    ChartSpec {
+        title: current.request.title.clone(),
+        width: 1100,
+        height: 560,
+        ..ChartSpec::default_for(&current.table)
+    }
+}
+
 fn report_view(current: &CurrentReport) -> ReportView {
     let table = &current.table;
+    let chart_spec = default_spec(current);
+    let (chart, chart_error) = match chart::render_svg(table, &chart_spec, &chart_context(current))
+    {
+        Ok(svg) => (Some(svg), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
     ReportView {
+        chart,
+        chart_spec,
+        chart_error,
         table: table.to_json(),
         zone_label: current.zone_label.clone(),
         csv_file_name: table.default_csv_file_name(),
@@ -160,7 +197,6 @@ pub async fn run_report(
         Err(_) => return Err(Error::Cancelled.into()),
     };
     let current = CurrentReport {
-        profile_id: profile_id.clone(),
         request: request.clone(),
         table: Arc::new(table),
         zone_label: zone_label(zone, now),
@@ -249,6 +285,69 @@ pub async fn export_csv(
     current.table.to_csv(&mut bytes)?;
     std::fs::write(&path, bytes).map_err(|e| Error::io("write", &path, &e))?;
     Ok(Some(path.display().to_string()))
+}
+
+/// Redraws the report on screen with another spec (kind, theme, series, metrics, size).
+#[tauri::command]
+pub fn render_chart(
+    state: State<'_, AppState>,
+    spec: ChartSpec,
+) -> Result<RenderedSvg, CommandError> {
+    let current = current(&state)?;
+    Ok(chart::render_svg(
+        &current.table,
+        &spec,
+        &chart_context(&current),
+    )?)
+}
+
+/// Writes the chart of the report on screen as a PNG: `width` × `height` logical pixels at
+/// `scale` (2 for slides). Returns the path written, or `None` when the dialog was cancelled.
+#[tauri::command]
+pub async fn export_png(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: Option<String>,
+    width: u32,
+    height: u32,
+    scale: f64,
+    spec: Option<ChartSpec>,
+) -> Result<Option<String>, CommandError> {
+    let current = current(&state)?;
+    let spec = spec.unwrap_or_else(|| default_spec(&current));
+    let default_name = current
+        .table
+        .default_csv_file_name()
+        .trim_end_matches(".csv")
+        .to_owned()
+        + ".png";
+    let Some(path) = save_path(&app, path, default_name, "png").await? else {
+        return Ok(None);
+    };
+    let context = chart_context(&current);
+    // Encoding a 3200×1800 PNG takes tens of milliseconds: keep it off the async workers.
+    let written = path.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        chart::render_png(
+            &current.table,
+            &spec,
+            &context,
+            &written,
+            width,
+            height,
+            scale,
+        )
+    })
+    .await
+    .map_err(|e| Error::LocalIo(format!("the PNG export stopped: {e}")))??;
+    Ok(Some(path.display().to_string()))
+}
+
+/// The concurrency-limit what-if for the histogram report on screen.
+#[tauri::command]
+pub fn what_if(state: State<'_, AppState>, limit: u32) -> Result<WhatIf, CommandError> {
+    let current = current(&state)?;
+    Ok(chart::what_if(&current.table, limit)?)
 }
 
 /// The last report run per profile (non-secret), so the builder reopens where the user left.

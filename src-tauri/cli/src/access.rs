@@ -133,7 +133,9 @@ pub fn select_profile(session: &Session, global: &GlobalArgs) -> Result<Profile,
     };
     if let Some(demo) = &session.demo {
         if profile.environment.kind() == EnvironmentKind::Demo {
-            session.connections.retarget_demo_profiles(&demo.base_url())?;
+            session
+                .connections
+                .retarget_demo_profiles(&demo.base_url())?;
             return store.get(&profile.id);
         }
     }

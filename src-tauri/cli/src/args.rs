@@ -62,6 +62,10 @@ pub enum Command {
     Tree(TreeArgs),
     /// Fetch a report and print it as a table, CSV or JSON.
     Report(ReportArgs),
+    /// Draw a report as a chart (PNG or SVG), ready for a slide.
+    Chart(ChartArgs),
+    /// How many users a per-user stream limit would have stopped (histogram reports).
+    WhatIf(WhatIfArgs),
 }
 
 /// `cmu tree`.
@@ -88,9 +92,9 @@ pub enum ReportFormat {
     Json,
 }
 
-/// `cmu report`.
+/// What report to fetch: shared by `report`, `chart` and `what-if`.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub struct QueryArgs {
     /// Report path, e.g. /cmu/v2/year/month/day/mvpd (or use --preset).
     pub path: Option<String>,
     /// A named report from Adobe's examples, e.g. "Cross-MVPD daily stats".
@@ -115,6 +119,14 @@ pub struct ReportArgs {
     /// Metrics to return, comma-separated (default: all).
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub metrics: Vec<String>,
+}
+
+/// `cmu report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Which report.
+    #[command(flatten)]
+    pub query: QueryArgs,
     /// Maximum rows.
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
@@ -124,6 +136,91 @@ pub struct ReportArgs {
     /// Write to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Chart kinds of `cmu chart`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KindArg {
+    /// One line per series.
+    Line,
+    /// Series stacked as areas.
+    Area,
+    /// Grouped bars.
+    Bar,
+    /// Stacked bars.
+    StackedBar,
+    /// Users per concurrency or activity level.
+    Histogram,
+}
+
+/// Chart themes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThemeArg {
+    /// Dark text on white.
+    Light,
+    /// Light text on a dark background.
+    Dark,
+}
+
+/// `cmu chart`.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// Which report.
+    #[command(flatten)]
+    pub query: QueryArgs,
+    /// Maximum rows.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Metric to plot (repeat for several; default: the report's first).
+    #[arg(long = "metric", value_name = "M")]
+    pub chart_metrics: Vec<String>,
+    /// Dimension whose values become series, e.g. mvpd.
+    #[arg(long, value_name = "DIM")]
+    pub series: Option<String>,
+    /// Series kept before the rest are summed into "Other".
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Chart kind (default: what fits the report).
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// Colour theme.
+    #[arg(long, value_enum, default_value_t = ThemeArg::Light)]
+    pub theme: ThemeArg,
+    /// Width in logical pixels.
+    #[arg(long, default_value_t = 1600)]
+    pub width: u32,
+    /// Height in logical pixels.
+    #[arg(long, default_value_t = 900)]
+    pub height: u32,
+    /// Pixel scale of a PNG (2 for sharp slides).
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
+    /// Chart title (default: derived from the report).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Output file: .png or .svg.
+    #[arg(long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+/// `cmu what-if`.
+#[derive(Debug, Args)]
+pub struct WhatIfArgs {
+    /// Which report (a concurrency-level or activity-level histogram).
+    #[command(flatten)]
+    pub query: QueryArgs,
+    /// Stream limit per user to evaluate.
+    #[arg(long, value_name = "N")]
+    pub limit: u32,
+    /// Maximum rows of the report.
+    #[arg(long, value_name = "N")]
+    pub rows: Option<u32>,
+    /// Also draw the chart to this .png or .svg file.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `cmu inspect`.
@@ -192,4 +289,15 @@ pub struct FakeServerArgs {
     /// Access token lifetime in seconds.
     #[arg(long, value_name = "SECS")]
     pub token_ttl: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

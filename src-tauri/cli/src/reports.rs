@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use cmu_core::chart::{self, ChartContext, ChartKind, ChartSpec, Theme};
 use cmu_core::cmu_client::CmuClient;
 use cmu_core::presets;
 use cmu_core::report::ReportTable;
@@ -9,7 +10,10 @@ use cmu_core::report_query::{zone_label, Filter, ReportQuery, TimeRange};
 use cmu_core::Error;
 
 use crate::access::{progress, select_profile, session};
-use crate::args::{GlobalArgs, ReportArgs, ReportFormat, TreeArgs};
+use crate::args::{
+    ChartArgs, GlobalArgs, KindArg, QueryArgs, ReportArgs, ReportFormat, ThemeArg, TreeArgs,
+    WhatIfArgs,
+};
 use crate::output;
 
 /// `cmu tree`.
@@ -40,7 +44,7 @@ pub async fn tree(global: &GlobalArgs, args: &TreeArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn build_query(args: &ReportArgs) -> Result<(ReportQuery, String), Error> {
+fn build_query(args: &QueryArgs, limit: Option<u32>) -> Result<(ReportQuery, String), Error> {
     let preset = args
         .preset
         .as_deref()
@@ -97,8 +101,8 @@ fn build_query(args: &ReportArgs) -> Result<(ReportQuery, String), Error> {
     if !args.metrics.is_empty() {
         query.metrics = args.metrics.clone();
     }
-    if args.limit.is_some() {
-        query.limit = args.limit;
+    if limit.is_some() {
+        query.limit = limit;
     }
     query.validate()?;
     Ok((query, zone_label(tz, now)))
@@ -106,14 +110,8 @@ fn build_query(args: &ReportArgs) -> Result<(ReportQuery, String), Error> {
 
 /// `cmu report`.
 pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), Error> {
-    let (query, zone) = build_query(args)?;
-    let session = session(global).await?;
-    let profile = select_profile(&session, global)?;
-    let client = CmuClient::new(session.connections.clone());
-    let table = client.fetch(&profile.id, &query, &progress()).await?;
-    if let Some(warning) = table.truncation_warning() {
-        eprintln!("warning: {warning}");
-    }
+    let fetched = fetch(global, &args.query, args.limit).await?;
+    let (table, zone) = (&fetched.table, &fetched.zone);
     let mut out: Vec<u8> = Vec::new();
     match args.format {
         ReportFormat::Csv => table.to_csv(&mut out)?,
@@ -123,7 +121,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), Error>
             out.extend_from_slice(text.as_bytes());
             out.push(b'\n');
         }
-        ReportFormat::Table => write_table(&table, &zone, &mut out),
+        ReportFormat::Table => write_table(table, zone, &mut out),
     }
     match &args.output {
         Some(path) => {
@@ -133,6 +131,136 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<(), Error>
         None => std::io::stdout()
             .write_all(&out)
             .map_err(|e| Error::LocalIo(format!("cannot write to standard output: {e}")))?,
+    }
+    Ok(())
+}
+
+/// A fetched report and what the chart says about it.
+struct Fetched {
+    table: ReportTable,
+    zone: String,
+    environment: String,
+}
+
+async fn fetch(
+    global: &GlobalArgs,
+    args: &QueryArgs,
+    limit: Option<u32>,
+) -> Result<Fetched, Error> {
+    let (query, zone) = build_query(args, limit)?;
+    let session = session(global).await?;
+    let profile = select_profile(&session, global)?;
+    let client = CmuClient::new(session.connections.clone());
+    let table = client.fetch(&profile.id, &query, &progress()).await?;
+    if let Some(warning) = table.truncation_warning() {
+        eprintln!("warning: {warning}");
+    }
+    Ok(Fetched {
+        table,
+        zone,
+        environment: profile.environment.label().to_owned(),
+    })
+}
+
+fn context(fetched: &Fetched) -> ChartContext {
+    let generated = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+    ChartContext::describe(
+        &fetched.table,
+        &fetched.environment,
+        &fetched.zone,
+        &generated,
+    )
+}
+
+/// `cmu chart`.
+pub async fn chart(global: &GlobalArgs, args: &ChartArgs) -> Result<(), Error> {
+    let fetched = fetch(global, &args.query, args.limit).await?;
+    let mut spec = ChartSpec::default_for(&fetched.table);
+    if !args.chart_metrics.is_empty() {
+        spec.metrics = args.chart_metrics.clone();
+    }
+    if let Some(series) = &args.series {
+        spec.series_by = Some(series.clone());
+    }
+    if let Some(top) = args.top {
+        spec.top_n = top;
+    }
+    if let Some(kind) = args.kind {
+        spec.kind = match kind {
+            KindArg::Line => ChartKind::Line,
+            KindArg::Area => ChartKind::StackedArea,
+            KindArg::Bar => ChartKind::Bar,
+            KindArg::StackedBar => ChartKind::StackedBar,
+            KindArg::Histogram => ChartKind::Histogram,
+        };
+    }
+    spec.theme = match args.theme {
+        ThemeArg::Light => Theme::Light,
+        ThemeArg::Dark => Theme::Dark,
+    };
+    spec.title = args.title.clone();
+    chart::render_to_file(
+        &fetched.table,
+        &spec,
+        &context(&fetched),
+        &args.output,
+        args.width,
+        args.height,
+        args.scale,
+    )?;
+    eprintln!("wrote {}", args.output.display());
+    Ok(())
+}
+
+/// `cmu what-if`.
+pub async fn what_if(global: &GlobalArgs, args: &WhatIfArgs) -> Result<(), Error> {
+    let fetched = fetch(global, &args.query, args.rows).await?;
+    let result = chart::what_if(&fetched.table, args.limit)?;
+    if args.json {
+        output::json(&serde_json::to_value(&result).unwrap_or_default());
+    } else {
+        println!(
+            "With a limit of {} streams per user, {} of {} users ({}) would have been refused a stream at least once; {} ({}) used exactly the limit.",
+            result.limit,
+            output::number(result.users_over_limit),
+            output::number(result.total_users),
+            share(result.share_over_limit),
+            output::number(result.users_at_limit),
+            share(result.share_at_limit),
+        );
+        println!();
+        println!("{:>6}  {:>12}  status", "level", "users");
+        for row in &result.rows {
+            let status = if row.over {
+                "over the limit"
+            } else if row.at_limit {
+                "at the limit"
+            } else {
+                ""
+            };
+            println!(
+                "{:>6}  {:>12}  {status}",
+                row.level,
+                output::number(row.users)
+            );
+        }
+    }
+    if let Some(path) = &args.output {
+        let spec = ChartSpec {
+            kind: ChartKind::WhatIf,
+            limit: Some(args.limit),
+            ..ChartSpec::default_for(&fetched.table)
+        };
+        chart::render_to_file(
+            &fetched.table,
+            &spec,
+            &context(&fetched),
+            path,
+            1600,
+            900,
+            1.0,
+        )?;
+        eprintln!("wrote {}", path.display());
     }
     Ok(())
 }
@@ -198,4 +326,8 @@ fn write_table(table: &ReportTable, zone: &str, out: &mut Vec<u8>) {
         )
         .as_bytes(),
     );
+}
+
+fn share(fraction: f64) -> String {
+    format!("{:.1}%", fraction * 100.0)
 }

@@ -93,6 +93,9 @@ impl TreeNode {
     }
 }
 
+/// A discovered tree's identity: profile, start path, depth.
+type TreeKey = (String, Vec<String>, usize);
+
 /// Reports for the profiles of a [`Connections`].
 #[derive(Debug, Clone)]
 pub struct CmuClient {
@@ -100,7 +103,7 @@ pub struct CmuClient {
     pace: Pace,
     // Discovered trees per (profile, start path, depth): the tree changes rarely, and walking it
     // costs many paced requests.
-    trees: Arc<Mutex<HashMap<(String, Vec<String>, usize), Vec<TreeNode>>>>,
+    trees: Arc<Mutex<HashMap<TreeKey, Vec<TreeNode>>>>,
 }
 
 impl CmuClient {
@@ -296,6 +299,10 @@ mod tests {
             p.wait_turn().await;
         }
         // Four more at 20/s take about 200 ms.
-        assert!(start.elapsed() >= Duration::from_millis(150), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_millis(150),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

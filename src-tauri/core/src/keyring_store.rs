@@ -780,9 +780,15 @@ mod tests {
             .get(PROBE_PROFILE, SecretKind::AccessToken)
             .unwrap()
             .is_none());
+        // The next probe's own item (each check uses a fresh one); no other unit test checks.
+        let next_probe = format!(
+            "{PROBE_PROFILE}-{}-{}",
+            std::process::id(),
+            PROBE_COUNTER.load(std::sync::atomic::Ordering::Relaxed)
+        );
         fail_next(
             &store,
-            PROBE_PROFILE,
+            &next_probe,
             SecretKind::AccessToken,
             keyring_core::Error::PlatformFailure(fake("Unavailable", "x")),
         );

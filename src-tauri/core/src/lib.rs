@@ -2,6 +2,7 @@
 //! dependency on Tauri or WebKit. One module per concept; the shells only adapt it.
 
 pub mod build_info;
+pub mod chart;
 pub mod cmu_client;
 pub mod connection;
 pub mod device_info;
