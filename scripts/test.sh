@@ -13,6 +13,10 @@ cargo fmt --all --check
 echo "==> cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
+# GTK's accessibility bridge would start AT-SPI daemons that outlive the app and complain when
+# the virtual display goes away; the tests drive the window through WebDriver, not AT-SPI.
+export NO_AT_BRIDGE=1
+
 # One virtual display and one private D-Bus session (with a throwaway, unlocked gnome-keyring)
 # for both test steps. The display is wide so drag-and-drop tests have room.
 exec xvfb-run -a -s '-screen 0 1920x1080x24' \

@@ -15,6 +15,11 @@ use cmu_core::logging::{self, LogConfig};
 use cmu_core::paths::AppPaths;
 
 fn main() {
+    // Lets packaging checks and support requests confirm an installed build without a display.
+    if std::env::args().nth(1).as_deref() == Some("--version") {
+        println!("cmu-studio {}", BUILD_INFO.long_version());
+        return;
+    }
     let paths = match AppPaths::platform() {
         Ok(paths) => paths,
         Err(e) => {

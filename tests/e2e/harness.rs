@@ -12,6 +12,15 @@ use fantoccini::{Client, ClientBuilder, Locator};
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long an element may take to appear or change once the app runs.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a report may take (debug builds compute a month of fake data in a moment, but
+/// registration, a token and a throttled retry can add up).
+pub const REPORT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The WebDriver key code of Escape.
+pub const ESCAPE: &str = "\u{E00C}";
+/// The WebDriver key code of Enter.
+pub const ENTER: &str = "\u{E007}";
+/// The WebDriver key code of the right arrow.
+pub const ARROW_RIGHT: &str = "\u{E014}";
 
 /// A running app in its own throwaway home, driven over WebDriver.
 pub struct App {
@@ -168,13 +177,20 @@ impl App {
             .unwrap_or_else(|e| panic!("no element `{css}` after {timeout:?}: {e}"))
     }
 
-    /// Clicks the element matching `css` once it is there.
+    /// Clicks the element matching `css` once it is there. Retries until [`UI_TIMEOUT`] when the
+    /// click fails (lists re-render as data arrives, a popup may briefly cover the element).
     pub async fn click(&self, css: &str) {
-        self.wait_for_css(css, UI_TIMEOUT)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let element = self.wait_for_css(css, UI_TIMEOUT).await;
+            match element.click().await {
+                Ok(()) => return,
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                }
+                Err(e) => panic!("cannot click `{css}`: {e}"),
+            }
+        }
     }
 
     /// Waits until the text of `css` satisfies `accept`, and returns it.
@@ -193,6 +209,105 @@ impl App {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("text of `{css}` never became acceptable; last seen: {last:?}");
+    }
+
+    /// Waits until an element matching `css` is displayed (not hidden).
+    pub async fn wait_for_visible(&self, css: &str) -> Element {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if element.is_displayed().await.unwrap_or(false) {
+                    return element;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("`{css}` never became visible within {UI_TIMEOUT:?}");
+    }
+
+    /// Waits until the JavaScript expression `expr` is truthy, failing with `what`.
+    pub async fn wait_for_js(
+        &self,
+        what: &str,
+        expr: &str,
+        timeout: Duration,
+    ) -> serde_json::Value {
+        let script = format!("return ({expr});");
+        let deadline = Instant::now() + timeout;
+        let mut last = serde_json::Value::Null;
+        while Instant::now() < deadline {
+            if let Ok(value) = self.client.execute(&script, vec![]).await {
+                let truthy = match &value {
+                    serde_json::Value::Null => false,
+                    serde_json::Value::Bool(b) => *b,
+                    serde_json::Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0),
+                    serde_json::Value::String(s) => !s.is_empty(),
+                    _ => true,
+                };
+                if truthy {
+                    return value;
+                }
+                last = value;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{what}: `{expr}` never became true within {timeout:?} (last value {last})");
+    }
+
+    /// Runs a JavaScript snippet (a function body) and returns its result.
+    pub async fn js(&self, body: &str) -> serde_json::Value {
+        self.client
+            .execute(body, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{body}"))
+    }
+
+    /// Replaces the value of the input matching `css` with `text`.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let element = self.wait_for_css(css, UI_TIMEOUT).await;
+        element
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("cannot clear `{css}`: {e}"));
+        element
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("cannot type into `{css}`: {e}"));
+    }
+
+    /// Sends keys (WebDriver key codes allowed, e.g. [`ESCAPE`]) to the element matching `css`.
+    pub async fn keys(&self, css: &str, keys: &str) {
+        self.wait_for_css(css, UI_TIMEOUT)
+            .await
+            .send_keys(keys)
+            .await
+            .unwrap_or_else(|e| panic!("cannot send keys to `{css}`: {e}"));
+    }
+
+    /// The attribute `name` of the element matching `css`.
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.wait_for_css(css, UI_TIMEOUT)
+            .await
+            .attr(name)
+            .await
+            .unwrap_or_else(|e| panic!("cannot read `{name}` of `{css}`: {e}"))
+    }
+
+    /// The text of the element matching `css`, as displayed now.
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for_css(css, UI_TIMEOUT)
+            .await
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("cannot read the text of `{css}`: {e}"))
+    }
+
+    /// Whether the element matching `css` exists and is displayed.
+    pub async fn is_visible(&self, css: &str) -> bool {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(element) => element.is_displayed().await.unwrap_or(false),
+            Err(_) => false,
+        }
     }
 
     /// Saves a PNG screenshot of the window to `target/e2e-screenshots/<name>.png` and returns
@@ -242,4 +357,78 @@ pub fn png_stats(bytes: &[u8]) -> (u32, u32, usize) {
         }
     }
     (info.width, info.height, colours.len())
+}
+
+/// A fake Adobe Pass server running in the test process, with a statement file it accepts.
+pub struct Fake {
+    /// The server (its fault switches drive the error paths).
+    pub server: cmu_core::fake_server::FakeServer,
+    /// Holds the statement files.
+    pub dir: tempfile::TempDir,
+    /// The good statement file.
+    pub statement: PathBuf,
+    /// The statement's software id (distinct per test: profile ids, and so keyring entries,
+    /// must not collide between tests sharing one keyring).
+    pub software_id: String,
+}
+
+impl Fake {
+    /// Starts a fake and writes a statement for `software_id` / `client_name`.
+    pub async fn start(software_id: &str, client_name: &str) -> Fake {
+        let server = cmu_core::fake_server::FakeServer::start(
+            cmu_core::fake_server::FakeServerConfig::default(),
+        )
+        .await
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let statement = dir.path().join(format!("{software_id}.txt"));
+        std::fs::write(&statement, server.demo_statement(software_id, client_name)).unwrap();
+        Fake {
+            server,
+            dir,
+            statement,
+            software_id: software_id.to_owned(),
+        }
+    }
+
+    /// The base URL to type into the custom environment field.
+    pub fn base_url(&self) -> String {
+        self.server.base_url().to_string()
+    }
+
+    /// Writes a file that is not a statement, and returns its path.
+    pub fn broken_statement(&self) -> PathBuf {
+        let path = self.dir.path().join("broken-statement.txt");
+        std::fs::write(&path, "this is not a software statement\n").unwrap();
+        path
+    }
+
+    /// `statement` as a string path.
+    pub fn statement_path(&self) -> &str {
+        self.statement.to_str().unwrap()
+    }
+}
+
+impl App {
+    /// With the statement summary on screen: registers it in the custom environment `base_url`
+    /// and waits for the profile card to show a valid token. Returns the card's text.
+    pub async fn register_custom(&self, base_url: &str) -> String {
+        self.wait_for_visible("#import-summary").await;
+        self.click("#env-custom").await;
+        self.wait_for_visible("#env-sp-url").await;
+        self.fill("#env-sp-url", base_url).await;
+        self.click("#import-register").await;
+        self.wait_for_text(".profile-card .token-state", |t| t.contains("valid until"))
+            .await;
+        self.text(".profile-card").await
+    }
+
+    /// Imports through the file picker command path (`CMU_STUDIO_PICK_FILE` must point at the
+    /// statement) and registers against `fake`.
+    pub async fn connect_with_picker(&self, fake: &Fake) -> String {
+        self.click("#import-pick").await;
+        self.wait_for_text("#import-summary", |t| t.contains(&fake.software_id))
+            .await;
+        self.register_custom(&fake.base_url()).await
+    }
 }

@@ -4,5 +4,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod connections;
+mod dark;
+mod demo;
+mod dragdrop;
 mod harness;
+mod reports;
 mod shell;

@@ -1,26 +1,19 @@
-// App shell: tab navigation (mouse and keyboard) and screen start-up.
+// App shell: tab navigation (mouse and keyboard), screen start-up, the window-wide drop zone.
 
 import { showAbout } from "./screens/about.js";
+import { enterConnections, initConnections, statementDropped } from "./screens/connections.js";
+import { enterReports } from "./screens/reports.js";
+import { goTo, registerScreen } from "./nav.js";
+import { listenProgress } from "./ipc.js";
+import { refreshProfiles } from "./store.js";
+import { initDropZone } from "./widgets/dropzone.js";
 
-const screens = {
-  connections: null,
-  reports: null,
-  about: showAbout,
-};
+registerScreen("connections", enterConnections);
+registerScreen("reports", enterReports);
+registerScreen("about", showAbout);
 
 function tabs() {
   return Array.from(document.querySelectorAll('.tabs [role="tab"]'));
-}
-
-export function goTo(name) {
-  for (const tab of tabs()) {
-    const selected = tab.dataset.screen === name;
-    tab.setAttribute("aria-selected", String(selected));
-    tab.tabIndex = selected ? 0 : -1;
-    document.getElementById(tab.getAttribute("aria-controls")).hidden = !selected;
-  }
-  const enter = screens[name];
-  if (enter) enter();
 }
 
 function onTabKey(event) {
@@ -39,7 +32,7 @@ function onTabKey(event) {
   }
 }
 
-function start() {
+async function start() {
   for (const tab of tabs()) {
     tab.addEventListener("click", () => goTo(tab.dataset.screen));
     tab.addEventListener("keydown", onTabKey);
@@ -47,7 +40,9 @@ function start() {
   for (const link of document.querySelectorAll("[data-goto]")) {
     link.addEventListener("click", () => goTo(link.dataset.goto));
   }
+  initConnections();
   goTo("connections");
+  await Promise.all([listenProgress(), initDropZone(statementDropped), refreshProfiles()]);
   document.getElementById("app-shell").dataset.ready = "true";
 }
 

@@ -321,8 +321,11 @@ fn write_table(table: &ReportTable, zone: &str, out: &mut Vec<u8>) {
     };
     out.extend_from_slice(
         format!(
-            "{} rows · {period} · relative ranges resolved in {zone} · dates as reported by Adobe Pass\n",
-            table.rows()
+            "{} · {period} · relative ranges resolved in {zone} · dates as reported by Adobe Pass\n",
+            match table.rows() {
+                1 => "1 row".to_owned(),
+                n => format!("{n} rows"),
+            }
         )
         .as_bytes(),
     );

@@ -679,6 +679,26 @@ fn golden_daily_line_chart() {
     check_golden("daily_mvpd_line.png", &png);
 }
 
+/// The comparison is sensitive enough: one series fewer (a thin line and a legend entry, ~1% of
+/// the pixels) fails it.
+#[test]
+fn golden_comparison_catches_a_small_change() {
+    if std::env::var("CMU_UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
+        return;
+    }
+    let t = daily_by_mvpd(30, 5);
+    let spec = ChartSpec {
+        hidden_series: vec!["Verizon".into()],
+        ..ChartSpec::default_for(&t)
+    };
+    let png = render_png_bytes(&t, &spec, &ctx(), 960, 540, 1.0).unwrap();
+    let result = std::panic::catch_unwind(|| check_golden("daily_mvpd_line.png", &png));
+    assert!(
+        result.is_err(),
+        "a changed chart passed the golden comparison"
+    );
+}
+
 #[test]
 fn golden_what_if_dark() {
     let h = concurrency_histogram();
@@ -1035,4 +1055,72 @@ fn context_describes_the_report() {
         "Production · 2026-09-01 to 2026-10-01 (UTC) · platform!=Roku"
     );
     assert_eq!(c.source_path, "/cmu/v2/year/month/day/mvpd");
+}
+
+#[test]
+fn hidden_series_are_left_out_but_keep_their_colours() {
+    let t = daily_by_mvpd(30, 5);
+    let all = render_svg(&t, &ChartSpec::default_for(&t), &ctx()).unwrap();
+    // As the UI sends it: legend toggles switched Comcast off.
+    let spec: ChartSpec = serde_json::from_value(json!({
+        "kind": "line", "metrics": ["active-sessions"], "x": {"type": "time"},
+        "seriesBy": "mvpd", "hiddenSeries": ["Comcast"], "width": 960, "height": 540,
+    }))
+    .unwrap();
+    let out = render_svg(&t, &spec, &ctx()).unwrap();
+    assert_eq!(out.data.series.len(), 5);
+    let comcast = &out.data.series[0];
+    assert_eq!(comcast.name, "Comcast");
+    assert!(comcast.hidden && comcast.points.is_empty());
+    for (a, b) in all.data.series.iter().zip(&out.data.series) {
+        assert_eq!(a.color, b.color, "colours do not shift");
+    }
+    assert!(!out.svg.contains("Comcast"));
+    // The y axis fits the visible series (Charter peaks near 6,500, Comcast near 13,000).
+    assert!(out.svg.contains("6,000") && !out.svg.contains("12,000"));
+    let (png, data) = render_png_with_data(&t, &spec, &ctx(), 640, 360, 1.0).unwrap();
+    assert_eq!(legend_swatches(&decode(&png), &data, 1.0), 4);
+
+    let every = ChartSpec {
+        hidden_series: MVPDS.iter().map(|s| s.to_string()).collect(),
+        ..spec
+    };
+    let out = render_svg(&t, &every, &ctx()).unwrap();
+    assert_eq!(
+        out.data.message.as_deref(),
+        Some("Every series is switched off")
+    );
+}
+
+#[test]
+fn thousand_hourly_points_per_series() {
+    let mut rows = Vec::new();
+    let start = NaiveDate::from_ymd_opt(2026, 9, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    for h in 0..1000 {
+        let t = start + Duration::hours(h);
+        for (i, mvpd) in MVPDS.iter().enumerate() {
+            let v =
+                1000.0 / (i as f64 + 1.0) * (1.5 + (h as f64 / 24.0 * std::f64::consts::TAU).sin());
+            rows.push(
+                json!({"year": t.year().to_string(), "month": t.month().to_string(),
+                "day": t.day().to_string(), "hour": chrono::Timelike::hour(&t).to_string(),
+                "mvpd": mvpd, "active-sessions": v.round().to_string()}),
+            );
+        }
+    }
+    let t = hal("/cmu/v2/year/month/day/hour/mvpd", "", rows);
+    let spec = ChartSpec::default_for(&t);
+    let out = render_svg(&t, &spec, &ctx()).unwrap();
+    assert!(out.data.series.iter().all(|s| s.points.len() == 1000));
+    assert_eq!(out.data.series[0].points[999].x_label, "2026-10-12 15:00");
+    // 41 days of hours: ticks fall on day boundaries with month-day labels, not on every hour.
+    assert!(out.svg.contains("Sep 8") || out.svg.contains("Sep 7"));
+    assert!(!out.svg.contains("13:00"));
+    dump(
+        "hourly_1000.png",
+        &render_png_bytes(&t, &spec, &ctx(), 1600, 900, 1.0).unwrap(),
+    );
 }

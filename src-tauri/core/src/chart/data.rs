@@ -94,6 +94,8 @@ pub struct ModelSeries {
     pub values: Vec<f64>,
     /// Sum of the finite values.
     pub total: f64,
+    /// Switched off by the user: kept for its name and colour only.
+    pub hidden: bool,
 }
 
 /// The dashed stream-limit line of the what-if chart.
@@ -297,6 +299,7 @@ pub fn build(table: &ReportTable, spec: &ChartSpec, ctx: &ChartContext) -> Resul
 
     if spec.kind == ChartKind::WhatIf {
         whatif::fill_model(table, spec, &level_dimension(table, spec), &mut model)?;
+        hide_series(spec, &mut model);
         return Ok(model);
     }
 
@@ -375,6 +378,7 @@ pub fn build(table: &ReportTable, spec: &ChartSpec, ctx: &ChartContext) -> Resul
                 color,
                 values,
                 total,
+                hidden: false,
             }
         })
         .collect();
@@ -401,7 +405,22 @@ pub fn build(table: &ReportTable, spec: &ChartSpec, ctx: &ChartContext) -> Resul
     {
         model.message = Some(NO_DATA.to_string());
     }
+    hide_series(spec, &mut model);
     Ok(model)
+}
+
+/// Flags the series the user switched off, after colours were given out (so none shifts).
+fn hide_series(spec: &ChartSpec, model: &mut Model) {
+    if spec.hidden_series.is_empty() {
+        return;
+    }
+    for s in &mut model.series {
+        s.hidden = spec.hidden_series.contains(&s.name);
+    }
+    if model.message.is_none() && !model.series.is_empty() && model.series.iter().all(|s| s.hidden)
+    {
+        model.message = Some("Every series is switched off".to_string());
+    }
 }
 
 fn check_dimension(table: &ReportTable, name: &str, role: &str) -> Result<(), Error> {

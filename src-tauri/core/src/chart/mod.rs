@@ -130,6 +130,10 @@ pub struct ChartSpec {
     pub legend: LegendPosition,
     /// Stream limit for [`ChartKind::WhatIf`].
     pub limit: Option<u32>,
+    /// Series (legend names) the user switched off: not drawn, not in the legend, not in the y
+    /// range, but still listed in [`ChartData::series`] (flagged `hidden`, without points) so
+    /// toggles keep their colour. Colours do not shift when a series is hidden.
+    pub hidden_series: Vec<String>,
 }
 
 impl Default for ChartSpec {
@@ -147,6 +151,7 @@ impl Default for ChartSpec {
             theme: Theme::Light,
             legend: LegendPosition::Auto,
             limit: None,
+            hidden_series: Vec::new(),
         }
     }
 }
@@ -316,6 +321,8 @@ pub struct ChartSeries {
     pub color: String,
     /// Sum of the series' values.
     pub total: f64,
+    /// Switched off by [`ChartSpec::hidden_series`]: not drawn, no points.
+    pub hidden: bool,
     /// Points that have a value, in x order.
     pub points: Vec<ChartPoint>,
 }

@@ -70,8 +70,9 @@ pub fn png(
     Ok((encode_png(&buf, pw, ph, scale)?, data))
 }
 
-/// RGB8 → PNG. Fast deflate: charts are mostly flat colour and compress well anyway, and export
-/// time matters more than the last few kilobytes. The pHYs chunk says 96 × scale DPI, so slide
+/// RGB8 → PNG. Fast deflate with the Paeth filter: measured on a 1600×900 line chart, ~2 ms
+/// and ~200 KB, against ~24 ms and ~85 KB for the default level (and 720 KB with the Sub
+/// filter). Export time matters more than the last hundred kilobytes. The pHYs chunk says 96 × scale DPI, so slide
 /// software inserts a scale-2 image at its logical size.
 fn encode_png(rgb: &[u8], w: u32, h: u32, scale: f64) -> Result<Vec<u8>, Error> {
     let mut out = Vec::with_capacity(rgb.len() / 8);
@@ -80,7 +81,7 @@ fn encode_png(rgb: &[u8], w: u32, h: u32, scale: f64) -> Result<Vec<u8>, Error> 
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         enc.set_compression(png::Compression::Fast);
-        enc.set_filter(png::FilterType::Sub);
+        enc.set_filter(png::FilterType::Paeth);
         let ppm = (3779.5 * scale).round() as u32;
         enc.set_pixel_dims(Some(png::PixelDimensions {
             xppu: ppm,
@@ -285,7 +286,7 @@ fn y_range(model: &Model) -> (f64, f64) {
     if stacked {
         for i in 0..n {
             let (mut pos, mut neg) = (0.0f64, 0.0f64);
-            for s in &model.series {
+            for s in model.series.iter().filter(|s| !s.hidden) {
                 match s.values.get(i) {
                     Some(v) if v.is_finite() && *v >= 0.0 => pos += v,
                     Some(v) if v.is_finite() => neg += v,
@@ -296,7 +297,12 @@ fn y_range(model: &Model) -> (f64, f64) {
             lo = lo.min(neg);
         }
     } else {
-        for v in model.series.iter().flat_map(|s| &s.values) {
+        for v in model
+            .series
+            .iter()
+            .filter(|s| !s.hidden)
+            .flat_map(|s| &s.values)
+        {
             if v.is_finite() {
                 hi = hi.max(*v);
                 lo = lo.min(*v);
@@ -329,6 +335,7 @@ fn legend_entries(model: &Model) -> Vec<(String, RGBColor)> {
     model
         .series
         .iter()
+        .filter(|s| !s.hidden)
         .map(|s| (s.name.clone(), s.color))
         .collect()
 }
@@ -634,13 +641,16 @@ fn draw<DB: DrawingBackend>(
             name: m.name.clone(),
             color: style::hex(m.color),
             total: m.total,
+            hidden: m.hidden,
             points: Vec::new(),
         })
         .collect();
+    // One label per x position, shared by every series (formatting dates is the costly part).
+    let hover: Vec<String> = (0..n).map(|i| model.x.hover_label(i)).collect();
     let mut point = |si: usize, i: usize, value: f64, x: f64, y: f64| {
         if let Some(series) = out_series.get_mut(si) {
             series.points.push(ChartPoint {
-                x_label: model.x.hover_label(i),
+                x_label: hover.get(i).cloned().unwrap_or_default(),
                 value,
                 px: x / scale,
                 py: y / scale,
@@ -649,7 +659,7 @@ fn draw<DB: DrawingBackend>(
     };
     match model.mark {
         Mark::Line => {
-            for (si, series) in model.series.iter().enumerate() {
+            for (si, series) in model.series.iter().enumerate().filter(|(_, s)| !s.hidden) {
                 let mut run: Vec<(i32, i32)> = Vec::new();
                 let markers = n <= MARKER_POINTS;
                 for (i, &v) in series.values.iter().enumerate() {
@@ -670,7 +680,7 @@ fn draw<DB: DrawingBackend>(
         Mark::Area => {
             let mut pos_base = vec![0.0f64; n];
             let mut neg_base = vec![0.0f64; n];
-            for (si, series) in model.series.iter().enumerate() {
+            for (si, series) in model.series.iter().enumerate().filter(|(_, s)| !s.hidden) {
                 let mut upper = Vec::with_capacity(n);
                 let mut lower = Vec::with_capacity(n);
                 for i in 0..n {
@@ -712,15 +722,17 @@ fn draw<DB: DrawingBackend>(
             } else {
                 band_w * fill
             };
-            let groups = if stacked {
-                1
-            } else {
-                model.series.len().max(1)
-            };
+            let visible: Vec<usize> = (0..model.series.len())
+                .filter(|&i| model.series.get(i).is_some_and(|s| !s.hidden))
+                .collect();
+            let groups = if stacked { 1 } else { visible.len().max(1) };
             let sub = inner / groups as f64;
             let mut pos_base = vec![0.0f64; n];
             let mut neg_base = vec![0.0f64; n];
-            for (si, series) in model.series.iter().enumerate() {
+            for (slot, &si) in visible.iter().enumerate() {
+                let Some(series) = model.series.get(si) else {
+                    continue;
+                };
                 for (i, &v) in series.values.iter().enumerate() {
                     if !v.is_finite() {
                         continue;
@@ -729,7 +741,7 @@ fn draw<DB: DrawingBackend>(
                     let (x0, x1) = if stacked {
                         (xc - inner / 2.0, xc + inner / 2.0)
                     } else {
-                        let x0 = xc - inner / 2.0 + si as f64 * sub;
+                        let x0 = xc - inner / 2.0 + slot as f64 * sub;
                         (x0, x0 + sub)
                     };
                     let (y_base, y_top) = if stacked {

@@ -158,16 +158,15 @@ fn share(part: f64, total: f64) -> f64 {
 
 fn evaluate(h: &Histogram, limit: u32) -> WhatIf {
     let n = u64::from(limit);
-    let over: f64 = h.levels.range(n.saturating_add(1)..).map(|(_, u)| u).sum();
-    let at = h.levels.get(&n).copied().unwrap_or(0.0);
+    let summary = evaluate_summary(h, limit);
     WhatIf {
         limit,
         dimension: h.dimension.clone(),
         total_users: h.total,
-        users_over_limit: over,
-        share_over_limit: share(over, h.total),
-        users_at_limit: at,
-        share_at_limit: share(at, h.total),
+        users_over_limit: summary.users_over_limit,
+        share_over_limit: summary.share_over_limit,
+        users_at_limit: summary.users_at_limit,
+        share_at_limit: summary.share_at_limit,
         rows: h
             .levels
             .iter()
@@ -200,12 +199,10 @@ pub fn what_if_table(table: &ReportTable) -> Result<Vec<WhatIfLimit>, Error> {
         .copied()
         .unwrap_or(0)
         .min(MAX_TABLE_LIMIT);
-    // Suffix sums: users above each level, in one pass.
     let mut out = Vec::new();
     for n in 1..=max {
         let Ok(limit) = u32::try_from(n) else { break };
-        let w = evaluate_summary(&h, limit);
-        out.push(w);
+        out.push(evaluate_summary(&h, limit));
     }
     Ok(out)
 }
@@ -303,6 +300,7 @@ pub(super) fn fill_model(
             color,
             values,
             total,
+            hidden: false,
         }
     };
     model.series = vec![

@@ -1,4 +1,4 @@
-//! The `cmu` binary's access commands, run as a user would: a real process, real loopback HTTP
+//! The `cmu` binary's commands, run as a user would: a real process, real loopback HTTP
 //! to the fake Adobe Pass server, secrets in the real Secret Service (these tests run inside
 //! `scripts/with-keyring.sh`), XDG directories in a temporary home.
 
@@ -498,7 +498,7 @@ async fn tree_and_report_against_the_fake() {
         .await;
     assert_eq!(table.code, 0, "{}", table.stderr);
     assert!(table.stdout.contains("AT&T U-verse"), "{}", table.stdout);
-    assert!(table.stdout.contains("1 rows"), "{}", table.stdout);
+    assert!(table.stdout.contains("1 row ·"), "{}", table.stdout);
 
     let missing = cli.run(&["report", "/cmu/v2/mvpd/minute"], None).await;
     assert_one_line_error(&missing, 5);
@@ -528,4 +528,106 @@ async fn tree_and_report_against_the_fake() {
         "{}",
         truncated.stderr
     );
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    let be =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    (be(16), be(20))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chart_and_what_if_against_the_fake() {
+    let cli = Cli::new().await;
+    let file = cli.statement_file("charts-cli-app");
+    assert_eq!(
+        cli.run(&["import", file.to_str().unwrap()], None)
+            .await
+            .code,
+        0
+    );
+    let png = cli.home.path().join("chart.png");
+    let run = cli
+        .run(
+            &[
+                "chart",
+                "/cmu/v2/year/month/day/mvpd",
+                "--start",
+                "2026-10-01",
+                "--end",
+                "2026-11-01",
+                "--metric",
+                "active-sessions",
+                "--series",
+                "mvpd",
+                "--scale",
+                "2",
+                "--output",
+                png.to_str().unwrap(),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(png_size(&std::fs::read(&png).unwrap()), (3200, 1800));
+
+    let svg = cli.home.path().join("chart.svg");
+    let run = cli
+        .run(
+            &[
+                "chart",
+                "--preset",
+                "Cross-MVPD daily stats",
+                "--start",
+                "2026-10-01",
+                "--end",
+                "2026-10-08",
+                "--kind",
+                "bar",
+                "--output",
+                svg.to_str().unwrap(),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.contains("<svg") && text.contains("Comcast_SSO"),
+        "series names are text"
+    );
+
+    let what_if = cli
+        .run(
+            &[
+                "what-if",
+                "/cmu/v2/year/month/concurrency-level",
+                "--start",
+                "2026-10",
+                "--end",
+                "2026-11",
+                "--limit",
+                "3",
+                "--json",
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(what_if.code, 0, "{}", what_if.stderr);
+    let result: serde_json::Value = serde_json::from_str(&what_if.stdout).unwrap();
+    let rows = result["rows"].as_array().unwrap();
+    let over: f64 = rows
+        .iter()
+        .filter(|r| r["level"].as_u64().unwrap() > 3)
+        .map(|r| r["users"].as_f64().unwrap())
+        .sum();
+    assert_eq!(result["usersOverLimit"].as_f64().unwrap(), over);
+    assert!(over > 0.0);
+
+    let wrong = cli
+        .run(&["chart", "/cmu/v2/year", "--output", "x.gif"], None)
+        .await;
+    assert_one_line_error(&wrong, 3);
 }
