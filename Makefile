@@ -1,5 +1,5 @@
 # The two commands of the README. Both install what is missing first (apt packages, tauri-driver).
-.PHONY: run test deps
+.PHONY: run test deps package
 
 deps:
 	scripts/install-deps.sh
@@ -9,3 +9,6 @@ run: deps
 
 test:
 	scripts/test.sh
+
+package: deps
+	scripts/package.sh

@@ -25,6 +25,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+if ! cargo tauri --version >/dev/null 2>&1; then
+  echo "install-deps: installing tauri-cli (builds the .deb)"
+  cargo install tauri-cli --locked --version '^2'
+fi
+
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "install-deps: installing tauri-driver"
   cargo install tauri-driver --locked --version '^2'

@@ -19,11 +19,14 @@ export NO_AT_BRIDGE=1
 
 # One virtual display and one private D-Bus session (with a throwaway, unlocked gnome-keyring)
 # for both test steps. The display is wide so drag-and-drop tests have room.
-exec xvfb-run -a -s '-screen 0 1920x1080x24' \
+# X clients that outlive the tests complain on stderr when the virtual display shuts down,
+# after the last test summary; those lines carry no information, so they are dropped.
+x_teardown_noise='^XIO: |^ +after [0-9]+ requests|^Authorization required, but no authorization protocol specified'
+xvfb-run -a -s '-screen 0 1920x1080x24' \
   scripts/with-keyring.sh bash -c '
     set -euo pipefail
     echo "==> cargo test (unit + integration)"
     cargo test --workspace
     echo "==> end-to-end tests (real window, tauri-driver, WebKitWebDriver)"
     cargo test --features e2e --test e2e -- --test-threads=1
-  '
+  ' 2>&1 | grep -v -E "$x_teardown_noise"

@@ -105,6 +105,11 @@ impl App {
 
     /// Like [`App::launch`], with extra environment variables for the app process.
     pub async fn launch_with_env(extra_env: &[(&str, &str)]) -> App {
+        Self::launch_binary(Path::new(env!("CARGO_BIN_EXE_cmu-studio")), extra_env).await
+    }
+
+    /// Like [`App::launch_with_env`], for another build of the app (e.g. the installed one).
+    pub async fn launch_binary(binary: &Path, extra_env: &[(&str, &str)]) -> App {
         require(
             std::env::var_os("DISPLAY").is_some(),
             "an X display (DISPLAY is not set; run under xvfb-run)",
@@ -149,7 +154,7 @@ impl App {
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": env!("CARGO_BIN_EXE_cmu-studio") }),
+            serde_json::json!({ "application": binary }),
         );
         let client = ClientBuilder::rustls()
             .unwrap()

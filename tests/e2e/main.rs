@@ -9,5 +9,6 @@ mod dark;
 mod demo;
 mod dragdrop;
 mod harness;
+mod package;
 mod reports;
 mod shell;

@@ -113,12 +113,10 @@ fn tz(name: Option<&str>) -> Result<chrono_tz::Tz, Error> {
 
 /// What the chart says about its data: environment, range and zone, filters, source, time.
 fn chart_context(current: &CurrentReport) -> ChartContext {
-    let generated = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-    ChartContext::describe(
+    ChartContext::describe_now(
         &current.table,
         &current.environment_label,
         &current.zone_label,
-        &generated,
     )
 }
 

@@ -163,13 +163,7 @@ async fn fetch(
 }
 
 fn context(fetched: &Fetched) -> ChartContext {
-    let generated = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-    ChartContext::describe(
-        &fetched.table,
-        &fetched.environment,
-        &fetched.zone,
-        &generated,
-    )
+    ChartContext::describe_now(&fetched.table, &fetched.environment, &fetched.zone)
 }
 
 /// `cmu chart`.

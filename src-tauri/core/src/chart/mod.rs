@@ -270,6 +270,15 @@ impl ChartContext {
     }
 }
 
+impl ChartContext {
+    /// [`ChartContext::describe`] stamped with the current time in UTC, as the app and `cmu chart`
+    /// print it in the footer.
+    pub fn describe_now(table: &ReportTable, environment: &str, zone_label: &str) -> ChartContext {
+        let generated = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+        ChartContext::describe(table, environment, zone_label, &generated)
+    }
+}
+
 /// `2026-10-01T00:00:00Z` → `2026-10-01`; other instants lose only their seconds and `T`.
 fn short_instant(s: &str) -> String {
     let s = s.trim();
