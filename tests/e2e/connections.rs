@@ -88,6 +88,10 @@ async fn import_with_the_file_picker_shows_the_statement_then_registers() {
     })
     .await;
 
+    // After a full flow, no secret is in any file the app wrote (config, data, cache, logs)
+    // or in the page: they are only in the keyring.
+    assert_no_secret_outside_the_keyring(&app).await;
+
     // Forget asks first (a real dialog); cancelling keeps the profile.
     app.click(".profile-card .forget").await;
     app.wait_for_visible("#confirm-dialog").await;
@@ -143,4 +147,56 @@ fn contains_jwt(text: &str) -> bool {
             .collect();
         token.len() > 40 && token.matches('.').count() >= 2
     })
+}
+
+/// Reads the profile's secrets back from the Secret Service and looks for each of them in
+/// every file under the app's home (config, data, cache and state/logs) and in the page.
+async fn assert_no_secret_outside_the_keyring(app: &crate::harness::App) {
+    use cmu_core::keyring_store::{KeyringStore, SecretKind};
+    let home = app.home.path();
+    let profiles: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(home.join("config/cmu-studio/profiles.json")).unwrap(),
+    )
+    .unwrap();
+    let id = profiles["profiles"][0]["id"].as_str().unwrap();
+    let keyring = KeyringStore::platform().unwrap();
+    let mut secrets = Vec::new();
+    for kind in [SecretKind::Statement, SecretKind::ClientSecret] {
+        let value = keyring.get(id, kind).unwrap().unwrap();
+        secrets.push((kind.as_str(), value.expose().clone()));
+    }
+    let (token, _) = keyring.load_token(id).unwrap().unwrap();
+    secrets.push(("access-token", token.expose().clone()));
+
+    let mut files = Vec::new();
+    let mut dirs = vec![home.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    assert!(
+        files
+            .iter()
+            .any(|f| f.extension().is_some_and(|e| e == "log")),
+        "the app wrote no log file: {files:?}"
+    );
+    let page = app.client.source().await.unwrap();
+    for (what, secret) in &secrets {
+        assert!(secret.len() > 10);
+        assert!(!page.contains(secret.as_str()), "{what} in the page");
+        for file in &files {
+            let text = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
+            assert!(
+                !text.contains(secret.as_str()),
+                "{what} in {}",
+                file.display()
+            );
+        }
+    }
 }
