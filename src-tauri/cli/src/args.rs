@@ -60,6 +60,8 @@ pub enum Command {
     FakeServer(FakeServerArgs),
     /// List the available report paths by walking the drill-down links.
     Tree(TreeArgs),
+    /// List Adobe's named example reports (with --check: which ones the server exposes).
+    Presets(PresetsArgs),
     /// Fetch a report and print it as a table, CSV or JSON.
     Report(ReportArgs),
     /// Draw a report as a chart (PNG or SVG), ready for a slide.
@@ -76,6 +78,17 @@ pub struct TreeArgs {
     /// How many levels to walk down.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub depth: usize,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `cmu presets`.
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    /// Ask the server which presets it exposes (one paced request per preset path).
+    #[arg(long)]
+    pub check: bool,
     /// Machine-readable output.
     #[arg(long)]
     pub json: bool,

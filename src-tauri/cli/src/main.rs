@@ -43,6 +43,7 @@ async fn run(cli: Cli) -> Result<(), cmu_core::Error> {
         Command::Forget(a) => access::forget(&cli.global, a),
         Command::FakeServer(a) => fake::run(a).await,
         Command::Tree(a) => reports::tree(&cli.global, a).await,
+        Command::Presets(a) => reports::presets(&cli.global, a).await,
         Command::Report(a) => reports::report(&cli.global, a).await,
         Command::Chart(a) => reports::chart(&cli.global, a).await,
         Command::WhatIf(a) => reports::what_if(&cli.global, a).await,

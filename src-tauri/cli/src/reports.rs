@@ -11,8 +11,8 @@ use cmu_core::Error;
 
 use crate::access::{progress, select_profile, session};
 use crate::args::{
-    ChartArgs, GlobalArgs, KindArg, QueryArgs, ReportArgs, ReportFormat, ThemeArg, TreeArgs,
-    WhatIfArgs,
+    ChartArgs, GlobalArgs, KindArg, PresetsArgs, QueryArgs, ReportArgs, ReportFormat, ThemeArg,
+    TreeArgs, WhatIfArgs,
 };
 use crate::output;
 
@@ -40,6 +40,53 @@ pub async fn tree(global: &GlobalArgs, args: &TreeArgs) -> Result<(), Error> {
             format!("  → {}", node.children.join(", "))
         };
         println!("{indent}{}{leaf}", node.path_string());
+    }
+    Ok(())
+}
+
+/// `cmu presets`.
+pub async fn presets(global: &GlobalArgs, args: &PresetsArgs) -> Result<(), Error> {
+    let marked: Vec<(presets::Preset, Option<bool>)> = if args.check {
+        let session = session(global).await?;
+        let profile = select_profile(&session, global)?;
+        CmuClient::new(session.connections.clone())
+            .preset_availability(&profile.id, &progress())
+            .await?
+            .into_iter()
+            .map(|(p, available)| (p, Some(available)))
+            .collect()
+    } else {
+        presets::presets()
+            .iter()
+            .map(|p| (p.clone(), None))
+            .collect()
+    };
+    if args.json {
+        let list: Vec<serde_json::Value> = marked
+            .iter()
+            .map(|(p, available)| {
+                let mut v = serde_json::to_value(p).unwrap_or_default();
+                if let (Some(obj), Some(a)) = (v.as_object_mut(), available) {
+                    obj.insert("available".into(), (*a).into());
+                }
+                v
+            })
+            .collect();
+        output::json(&serde_json::Value::Array(list));
+        return Ok(());
+    }
+    let mut granularity = None;
+    for (p, available) in &marked {
+        if granularity != Some(p.granularity) {
+            granularity = Some(p.granularity);
+            println!("{}:", p.granularity.as_str());
+        }
+        let mark = match available {
+            Some(true) => "  ✓",
+            Some(false) => "  ✗",
+            None => "  ",
+        };
+        println!("{mark} {}  {}", p.name, p.path);
     }
     Ok(())
 }

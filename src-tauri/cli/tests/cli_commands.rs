@@ -500,6 +500,13 @@ async fn tree_and_report_against_the_fake() {
     assert!(table.stdout.contains("AT&T U-verse"), "{}", table.stdout);
     assert!(table.stdout.contains("1 row ·"), "{}", table.stdout);
 
+    // (`--check` probes at Adobe's documented pace, ~1 request/s; the library test covers it.)
+    let presets = cli.run(&["presets", "--json"], None).await;
+    assert_eq!(presets.code, 0, "{}", presets.stderr);
+    let list: serde_json::Value = serde_json::from_str(&presets.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 65);
+    assert_eq!(list[0]["path"], "/cmu/v2/year/month/mvpd");
+
     let missing = cli.run(&["report", "/cmu/v2/mvpd/minute"], None).await;
     assert_one_line_error(&missing, 5);
     assert!(missing.stderr.contains("cmu tree"));

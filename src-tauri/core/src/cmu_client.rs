@@ -12,6 +12,7 @@ use tokio::sync::Mutex;
 use crate::connection::Connections;
 use crate::error::Error;
 use crate::http::ProgressSink;
+use crate::presets::{self, Preset};
 use crate::report::ReportTable;
 use crate::report_query::ReportQuery;
 
@@ -104,6 +105,8 @@ pub struct CmuClient {
     // Discovered trees per (profile, start path, depth): the tree changes rarely, and walking it
     // costs many paced requests.
     trees: Arc<Mutex<HashMap<TreeKey, Vec<TreeNode>>>>,
+    // Preset paths each profile's server answered, from `preset_availability`.
+    preset_paths: Arc<Mutex<HashMap<String, HashSet<String>>>>,
 }
 
 impl CmuClient {
@@ -118,6 +121,7 @@ impl CmuClient {
             connections,
             pace,
             trees: Arc::default(),
+            preset_paths: Arc::default(),
         }
     }
 
@@ -210,6 +214,47 @@ impl CmuClient {
         let tree: Vec<TreeNode> = nodes.into_values().collect();
         self.trees.lock().await.insert(key, tree.clone());
         Ok(tree)
+    }
+}
+
+impl CmuClient {
+    /// Which of the named presets the server actually exposes, probing each distinct preset path
+    /// once (one row, paced like discovery): a 404 means the server has no such
+    /// pre-aggregation. Cached per profile for the session.
+    pub async fn preset_availability(
+        &self,
+        profile_id: &str,
+        progress: &ProgressSink,
+    ) -> Result<Vec<(Preset, bool)>, Error> {
+        let all = presets::presets();
+        if let Some(paths) = self.preset_paths.lock().await.get(profile_id) {
+            return Ok(presets::mark_available(all, paths));
+        }
+        let mut pacer = Pacer::new(self.pace);
+        let mut paths = HashSet::new();
+        let mut probed = HashSet::new();
+        for preset in all {
+            let query = ReportQuery::parse_path(&preset.path)?;
+            if !probed.insert(query.path.clone()) {
+                continue;
+            }
+            pacer.wait_turn().await;
+            let mut probe = query.clone();
+            probe.limit = Some(1);
+            match self.get(profile_id, &probe, progress).await {
+                Ok(_) => {
+                    paths.insert(query.path_string());
+                }
+                Err(Error::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let marked = presets::mark_available(all, &paths);
+        self.preset_paths
+            .lock()
+            .await
+            .insert(profile_id.to_owned(), paths);
+        Ok(marked)
     }
 }
 

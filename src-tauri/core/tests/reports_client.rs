@@ -388,3 +388,24 @@ async fn documented_statuses_map_to_error_kinds() {
         .count();
     assert_eq!(tokens, 2, "exactly one refresh after the 401");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presets_are_marked_with_what_the_server_exposes() {
+    let f = Fixture::new("preset-availability-app").await;
+    let marked = f
+        .client
+        .preset_availability(&f.profile, &f.progress())
+        .await
+        .unwrap();
+    assert_eq!(marked.len(), 65);
+    // The fake serves every documented preset.
+    assert!(marked.iter().all(|(_, available)| *available));
+    let probes = f.cmu_requests();
+    // One probe per distinct path (two presets share one), then cached.
+    assert_eq!(probes, 64);
+    f.client
+        .preset_availability(&f.profile, &f.progress())
+        .await
+        .unwrap();
+    assert_eq!(f.cmu_requests(), probes);
+}
