@@ -6,10 +6,7 @@ use std::sync::Mutex;
 use cmu_core::cmu_client::CmuClient;
 use cmu_core::connection::Connections;
 use cmu_core::fake_server::{FakeServer, FakeServerConfig};
-use cmu_core::http::{Http, HttpConfig};
-use cmu_core::keyring_store::KeyringStore;
 use cmu_core::paths::AppPaths;
-use cmu_core::profiles::ProfileStore;
 use cmu_core::Error;
 
 use crate::reports_state::ReportsState;
@@ -55,9 +52,7 @@ impl AppState {
         if let Some(services) = guard.as_ref() {
             return Ok(services.clone());
         }
-        let profiles = ProfileStore::open(&self.paths)?;
-        let keyring = KeyringStore::platform()?;
-        let connections = Connections::new(profiles, keyring, Http::new(HttpConfig::default())?);
+        let connections = Connections::open_platform(&self.paths)?;
         let services = Services {
             cmu: CmuClient::new(connections.clone()),
             connections,

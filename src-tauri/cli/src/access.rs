@@ -5,8 +5,7 @@ use std::io::Read;
 use cmu_core::connection::Connections;
 use cmu_core::environment::{Environment, EnvironmentKind};
 use cmu_core::fake_server::{FakeServer, FakeServerConfig};
-use cmu_core::http::{Http, HttpConfig, Progress, ProgressSink};
-use cmu_core::keyring_store::KeyringStore;
+use cmu_core::http::{Progress, ProgressSink};
 use cmu_core::paths::AppPaths;
 use cmu_core::profiles::{Profile, ProfileStore};
 use cmu_core::statement::SoftwareStatement;
@@ -57,10 +56,7 @@ pub struct Session {
 
 pub async fn session(global: &GlobalArgs) -> Result<Session, Error> {
     let paths = AppPaths::platform()?;
-    let profiles = ProfileStore::open(&paths)?;
-    let keyring = KeyringStore::platform()?;
-    let http = Http::new(HttpConfig::default())?;
-    let connections = Connections::new(profiles, keyring, http);
+    let connections = Connections::open_platform(&paths)?;
     let wants_demo = match chosen_kind(global)? {
         Some(EnvironmentKind::Demo) => true,
         Some(_) => false,
@@ -295,9 +291,7 @@ pub async fn token(global: &GlobalArgs, args: &JsonArgs) -> Result<(), Error> {
 /// `cmu forget`.
 pub fn forget(global: &GlobalArgs, args: &ForgetArgs) -> Result<(), Error> {
     let paths = AppPaths::platform()?;
-    let profiles = ProfileStore::open(&paths)?;
-    let keyring = KeyringStore::platform()?;
-    let connections = Connections::new(profiles, keyring, Http::new(HttpConfig::default())?);
+    let connections = Connections::open_platform(&paths)?;
     let targets: Vec<Profile> = if args.all {
         connections.profiles().list()?
     } else {

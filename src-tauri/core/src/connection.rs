@@ -63,6 +63,16 @@ impl Connections {
         }
     }
 
+    /// The platform's stores: profiles under `paths`, secrets in the OS keyring, default HTTP
+    /// timeouts. What the app and `cmu` use.
+    pub fn open_platform(paths: &crate::paths::AppPaths) -> Result<Self, Error> {
+        Ok(Self::new(
+            ProfileStore::open(paths)?,
+            KeyringStore::platform()?,
+            Http::new(crate::http::HttpConfig::default())?,
+        ))
+    }
+
     /// The profile store.
     pub fn profiles(&self) -> &ProfileStore {
         &self.profiles
@@ -169,13 +179,8 @@ impl Connections {
         let env = profile.environment.clone();
         progress.emit(&Progress::RefreshingToken);
         let secret = self.secret(&profile.id, SecretKind::ClientSecret)?;
-        match token::request_token(&self.http, &env, &profile.client_id, &secret, progress).await {
-            Ok(token) => {
-                self.keyring
-                    .store_token(&profile.id, &token.token, token.expires_at)?;
-                self.profiles.touch(&profile.id)?;
-                Ok((token, true, false))
-            }
+        match self.new_token(&profile, &secret, progress).await {
+            Ok(token) => Ok((token, true, false)),
             Err(Error::AccessRefused { reason, .. }) if reason == "invalid_client" => {
                 tracing::info!(profile = %profile.id, "client credentials revoked; registering again");
                 let statement_text = self.secret(&profile.id, SecretKind::Statement)?;
@@ -185,17 +190,9 @@ impl Connections {
                     registration::register(&self.http, &env, &statement, progress).await?;
                 self.store_credentials(&mut profile, &statement, &credentials)?;
                 self.profiles.upsert(profile.clone())?;
-                let token = token::request_token(
-                    &self.http,
-                    &env,
-                    &profile.client_id,
-                    &credentials.client_secret,
-                    progress,
-                )
-                .await?;
-                self.keyring
-                    .store_token(&profile.id, &token.token, token.expires_at)?;
-                self.profiles.touch(&profile.id)?;
+                let token = self
+                    .new_token(&profile, &credentials.client_secret, progress)
+                    .await?;
                 Ok((token, true, true))
             }
             Err(e) => Err(e),
@@ -205,6 +202,27 @@ impl Connections {
     /// When the stored access token of a profile expires (Unix seconds), if there is one.
     pub fn token_expiry(&self, profile_id: &str) -> Result<Option<i64>, Error> {
         Ok(self.stored_token(profile_id)?.map(|t| t.expires_at))
+    }
+
+    /// Requests a token with the profile's credentials and keeps it in the keyring.
+    async fn new_token(
+        &self,
+        profile: &Profile,
+        client_secret: &Secret<String>,
+        progress: &ProgressSink,
+    ) -> Result<AccessToken, Error> {
+        let token = token::request_token(
+            &self.http,
+            &profile.environment,
+            &profile.client_id,
+            client_secret,
+            progress,
+        )
+        .await?;
+        self.keyring
+            .store_token(&profile.id, &token.token, token.expires_at)?;
+        self.profiles.touch(&profile.id)?;
+        Ok(token)
     }
 
     fn stored_token(&self, profile_id: &str) -> Result<Option<AccessToken>, Error> {
